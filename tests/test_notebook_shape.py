@@ -18,6 +18,7 @@ NOTEBOOKS = toc.notebooks()
 # Chapters are the notebooks of the four domain parts; front matter and appendices have other shapes.
 CHAPTERS = [p for p in NOTEBOOKS if p.parent.name not in {"start-here", "appendices"}]
 MIN_QUESTIONS = 6
+MAX_CODE_LINE = 88  # what the site's code column shows without a scroll bar
 
 
 def _ids(paths):
@@ -92,6 +93,10 @@ class TestStoredOutputs:
                 text = out.get("text", "") if out.output_type == "stream" else str(out.get("data", {}).get("text/plain", ""))
                 assert not (out.output_type == "stream" and out.name == "stderr"), f"stderr output:\n{text[:300]}"
                 assert not re.search(r"\w*Warning\b|Traceback", text), f"warning in output:\n{text[:300]}"
+
+    def test_code_lines_fit_the_page(self, path):
+        long = [line for c in _code(_read(path)) for line in c.source.splitlines() if len(line) > MAX_CODE_LINE]
+        assert not long, f"code lines over {MAX_CODE_LINE} characters (black -l 88 helps): {long[:3]}"
 
     def test_no_object_reprs_with_addresses(self, path):
         for cell in _code(_read(path)):
