@@ -1,5 +1,8 @@
 """Show a chapter's questions as an interactive quiz in JupyterLab and on the website.
 
+The quiz is a light card with fixed colours (like the book's white-background figures), so its
+contrast is the same in the site's light and dark modes and in any JupyterLab theme.
+
 The output is one self-contained block of HTML, CSS and a little JavaScript: no CDN, no ids drawn
 at random (so nbval can compare it), and a ``<details>`` fallback that shows every answer and
 explanation where scripts do not run (an untrusted notebook, a reader with JavaScript off).
@@ -23,21 +26,23 @@ DOMAIN_NAMES = {
 }
 
 _STYLE = """
-.mlbook-quiz{--ok:var(--pst-color-success,var(--jp-success-color1,#1a7f37));
- --bad:var(--pst-color-danger,var(--jp-error-color1,#c62828));margin:1em 0}
-.mlbook-quiz form{border:1px solid rgba(127,127,127,.45);border-radius:6px;padding:.6em 1em;margin:0 0 1em}
-.mlbook-quiz .meta{font-size:.85em;opacity:.8;margin:.2em 0}
+.mlbook-quiz{--ok:#1a7f37;--bad:#c62828;margin:1em 0;padding:.6em;border-radius:8px;
+ background:#ffffff;color:#1f2328;line-height:1.5}
+.mlbook-quiz code{color:#1f2328;background:#eef1f4;padding:0 .2em;border-radius:3px}
+.mlbook-quiz form{border:1px solid #8c959f;border-radius:6px;padding:.6em 1em;margin:0 0 1em}
+.mlbook-quiz form:last-of-type{margin-bottom:0}
+.mlbook-quiz .meta{font-size:.85em;color:#57606a;margin:.2em 0}
 .mlbook-quiz fieldset{border:0;margin:0;padding:0}
 .mlbook-quiz legend{font-size:1em;font-weight:600;line-height:1.5;float:none;width:auto;margin:.3em 0 .5em;padding:0}
 .mlbook-quiz label{display:block;padding:.3em .5em;margin:.25em 0;border-radius:4px;
  border:1px solid transparent;cursor:pointer}
-.mlbook-quiz label:hover{border-color:rgba(127,127,127,.45)}
-.mlbook-quiz label.right{border-color:var(--ok);background:rgba(46,160,67,.12)}
-.mlbook-quiz label.wrong{border-color:var(--bad);background:rgba(218,54,51,.12)}
+.mlbook-quiz label:hover{border-color:#8c959f}
+.mlbook-quiz label.right{border-color:var(--ok);background:#dafbe1}
+.mlbook-quiz label.wrong{border-color:var(--bad);background:#ffebe9}
 .mlbook-quiz .why{display:none;margin:.2em 0 0 1.6em;font-size:.92em}
 .mlbook-quiz form.checked .why{display:block}
 .mlbook-quiz button{font:inherit;padding:.25em .9em;border-radius:4px;cursor:pointer;
- border:1px solid rgba(127,127,127,.6);background:transparent;color:inherit}
+ border:1px solid #8c959f;background:#f6f8fa;color:#1f2328}
 .mlbook-quiz .result{font-weight:600;margin:.4em 0}
 .mlbook-quiz .result.right{color:var(--ok)}.mlbook-quiz .result.wrong{color:var(--bad)}
 .mlbook-quiz details{margin:.5em 0 .2em;font-size:.92em}
