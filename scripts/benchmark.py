@@ -18,11 +18,12 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
 from mlbook import toc  # noqa: E402
+from refresh_outputs import execute  # noqa: E402  (also sets one BLAS thread per kernel)
 
 BUDGETS = {"notebook": 10, "nbval": 90, "site": 45, "install": 120}
 
@@ -47,10 +48,7 @@ def fresh_install(tmp: Path) -> tuple[float, float]:
 
 
 def notebook_seconds(path: Path) -> float:
-    nb = nbformat.read(path, as_version=4)
-    started = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
-    return time.perf_counter() - started
+    return execute(nbformat.read(path, as_version=4), path)
 
 
 def main() -> int:

@@ -12,6 +12,7 @@ and only cell tags are kept.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mlbook import toc  # noqa: E402
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+# One BLAS/OpenMP thread per kernel, as in scripts/run-tests: two kernels on two cores then do not
+# fight over threads (a several-fold slowdown), and thread-count-dependent results (t-SNE) match.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+for _name, _value in ONE_THREAD.items():
+    os.environ.setdefault(_name, _value)
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -60,13 +67,18 @@ def is_clean(nb: nbformat.NotebookNode) -> list[str]:
     return problems
 
 
-def refresh(path: Path, timeout: int = 120) -> float:
-    nb = nbformat.read(path, as_version=4)
+def execute(nb: nbformat.NotebookNode, path: Path, timeout: int = 120) -> float:
+    """Run nb in a fresh kernel started in the notebook's folder; return the seconds it took."""
     started = time.perf_counter()
     NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     ).execute()
-    seconds = time.perf_counter() - started
+    return time.perf_counter() - started
+
+
+def refresh(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    seconds = execute(nb, path)
     nbformat.write(clean(nb), path)
     return seconds
 

@@ -21,3 +21,6 @@ if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"
+# One BLAS/OpenMP thread per kernel (see scripts/refresh_outputs.py): two nbval workers on two
+# cores would otherwise oversubscribe them several times over.
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}" OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}" MKL_NUM_THREADS="${MKL_NUM_THREADS:-1}"
