@@ -12,9 +12,11 @@ enforcement) are guarded with ``if env.local_only("why"):`` so a real-account ru
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import socket
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +99,35 @@ class AwsEnvironment:
             sagemaker_client=self.client("sagemaker"),
             sagemaker_runtime_client=self.client("sagemaker-runtime"),
         )
+
+    @contextmanager
+    def recorded_requests(self, client):
+        """Record the API requests ``client`` sends inside the block, as (operation, parameters).
+
+        The parameters are exactly what boto3 (or the SageMaker SDK using that client) passed to
+        the API, so a notebook can show and assert the CreateTrainingJob request it sent:
+
+            with env.recorded_requests(sm_session.sagemaker_client) as sent:
+                estimator.fit(inputs, wait=False)
+            operation, request = sent[-1]
+        """
+        if not hasattr(client, "meta") or not hasattr(client.meta, "events"):
+            raise TypeError(
+                f"recorded_requests needs a boto3 client (for example env.client('sagemaker') or "
+                f"a SageMaker session's .sagemaker_client), got {type(client).__name__}."
+            )
+        sent: list[tuple[str, dict]] = []
+        service = client.meta.service_model.service_name
+
+        def record(params, model, **_):
+            sent.append((model.name, copy.deepcopy(params)))
+
+        event = f"before-parameter-build.{service}"
+        client.meta.events.register(event, record)
+        try:
+            yield sent
+        finally:
+            client.meta.events.unregister(event, record)
 
     def local_only(self, what: str) -> bool:
         """Guard for a cell that only makes sense on the stand-in; explains the skip on a real account."""

@@ -99,8 +99,8 @@ def test_sagemaker_fit_offline_is_quiet_and_sends_no_telemetry(capsys, caplog, m
     from sagemaker.inputs import TrainingInput
     from sagemaker.telemetry import telemetry_logging
 
-    sent = []
-    monkeypatch.setattr(telemetry_logging, "_send_telemetry_request", lambda *a, **k: sent.append(a))
+    telemetry = []
+    monkeypatch.setattr(telemetry_logging, "_send_telemetry_request", lambda *a, **k: telemetry.append(a))
     role = env.client("iam").create_role(RoleName="book-sagemaker", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     env.client("s3").create_bucket(Bucket="book-sm")
     image = sagemaker.image_uris.retrieve("xgboost", env.region, "1.7-1")
@@ -109,10 +109,32 @@ def test_sagemaker_fit_offline_is_quiet_and_sends_no_telemetry(capsys, caplog, m
         sagemaker_session=env.sagemaker_session(), output_path="s3://book-sm/out",
     )
     caplog.clear()
-    estimator.fit({"train": TrainingInput("s3://book-sm/train", content_type="text/csv")}, wait=False)
+    with env.recorded_requests(estimator.sagemaker_session.sagemaker_client) as sent:
+        estimator.fit({"train": TrainingInput("s3://book-sm/train", content_type="text/csv")}, wait=False)
+    (operation, request), = [c for c in sent if c[0] == "CreateTrainingJob"]
+    assert request["InputDataConfig"][0]["ContentType"] == "text/csv"
     job = env.client("sagemaker").describe_training_job(TrainingJobName=estimator.latest_training_job.name)
     assert job["AlgorithmSpecification"]["TrainingImage"] == image
-    assert not sent, "telemetry must be opted out on the stand-in"
+    assert not telemetry, "telemetry must be opted out on the stand-in"
     assert not [r for r in caplog.records if r.levelname in {"ERROR", "WARNING"}], caplog.text
     captured = capsys.readouterr()
     assert "Creating training-job" not in captured.out + captured.err
+
+
+def test_recorded_requests_capture_what_the_sdk_sends():
+    env = aws.start(quiet=True)
+    s3 = env.client("s3")
+    with env.recorded_requests(s3) as sent:
+        s3.create_bucket(Bucket="book-recorded")
+        s3.put_object(Bucket="book-recorded", Key="k", Body=b"x")
+    assert [op for op, _ in sent] == ["CreateBucket", "PutObject"]
+    assert sent[1][1]["Key"] == "k"
+    s3.list_buckets()
+    assert len(sent) == 2, "recording stops when the block ends"
+
+
+def test_recorded_requests_needs_a_client():
+    env = aws.start(quiet=True)
+    with pytest.raises(TypeError, match="needs a boto3 client"):
+        with env.recorded_requests("sagemaker"):
+            pass
