@@ -93,11 +93,15 @@ class AwsEnvironment:
     def sagemaker_session(self):
         """A ``sagemaker.Session`` bound to this environment (imports the SDK, ~4 s, once)."""
         import sagemaker
+        from sagemaker.session_settings import SessionSettings
 
         return sagemaker.Session(
             boto_session=self.session,
             sagemaker_client=self.client("sagemaker"),
             sagemaker_runtime_client=self.client("sagemaker-runtime"),
+            # The book uses no JumpStart models; looking for their tags makes tuner.fit() warn
+            # "No finished training job found" on jobs that have not run yet.
+            settings=SessionSettings(include_jumpstart_tags=False),
         )
 
     @contextmanager
