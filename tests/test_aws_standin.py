@@ -138,3 +138,14 @@ def test_recorded_requests_needs_a_client():
     with pytest.raises(TypeError, match="needs a boto3 client"):
         with env.recorded_requests("sagemaker"):
             pass
+
+
+def test_sdk_config_is_validated_once_and_still_rejects_bad_configs():
+    env = aws.start(quiet=True)
+    env.sagemaker_session()
+    import jsonschema
+    import sagemaker.utils as sdk_utils
+
+    assert getattr(sdk_utils.validate_sagemaker_config, "mlbook_once", False)
+    with pytest.raises(jsonschema.ValidationError):
+        sdk_utils.validate_sagemaker_config({"SchemaVersion": "1.0", "SageMaker": {"NoSuchKey": 1}})
