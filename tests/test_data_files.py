@@ -17,6 +17,8 @@ SCHEMAS = {  # file (glob) -> schema
     "exams.yaml": "exams.schema.json",
     "errata.yaml": "errata.schema.json",
     "questions/*.yaml": "questions.schema.json",
+    "ai_services.yaml": "ai_services.schema.json",
+    "sagemaker_algorithms.yaml": "sagemaker_algorithms.schema.json",
 }
 MAX_BYTES = 1_000_000
 
