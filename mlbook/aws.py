@@ -50,6 +50,23 @@ def _quiet_logs() -> None:
 _quiet_logs()  # on import, so it is in force before the notebook imports sagemaker
 
 
+def _skip_slow_optional_import() -> None:
+    """Keep jsonschema (imported by the SageMaker SDK) from loading rfc3987_syntax.
+
+    jsonschema imports that optional package, when installed, only to check the 'iri' string
+    format, and it compiles a grammar on import: 1.5 s of every SDK import. Nothing in the SDK
+    uses that format, and jsonschema treats the package as optional (it skips the check when the
+    import fails), so a kernel that uses this module goes without it.
+    """
+    import sys
+
+    if "rfc3987_syntax" not in sys.modules and "jsonschema" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # 'import rfc3987_syntax' now raises ImportError
+
+
+_skip_slow_optional_import()
+
+
 def use_real_aws() -> bool:
     """True when the reader opted into a real account with MLBOOK_REAL_AWS."""
     raw = os.environ.get(REAL_AWS_VARIABLE, "").strip().lower()

@@ -43,9 +43,17 @@ def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             count += 1
             cell.execution_count = count
+            merged = []
             for out in cell.outputs:
                 if "execution_count" in out:
                     out.execution_count = count
+                # One stream output per run of print()s: how the kernel chunks them varies.
+                if (out.output_type == "stream" and merged and merged[-1].output_type == "stream"
+                        and merged[-1].name == out.name):
+                    merged[-1].text += out.text
+                else:
+                    merged.append(out)
+            cell.outputs = merged
     return nb
 
 

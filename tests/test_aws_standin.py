@@ -149,3 +149,17 @@ def test_sdk_config_is_validated_once_and_still_rejects_bad_configs():
     assert getattr(sdk_utils.validate_sagemaker_config, "mlbook_once", False)
     with pytest.raises(jsonschema.ValidationError):
         sdk_utils.validate_sagemaker_config({"SchemaVersion": "1.0", "SageMaker": {"NoSuchKey": 1}})
+
+
+def test_sdk_import_skips_the_slow_optional_iri_checker():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from mlbook import aws; import jsonschema; "
+        "assert sys.modules['rfc3987_syntax'] is None; "
+        "jsonschema.validate({'a': 1}, {'properties': {'a': {'type': 'integer'}}}); "
+        "print('ok')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.stdout.strip() == "ok", out.stderr
