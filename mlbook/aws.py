@@ -88,6 +88,7 @@ class AwsEnvironment:
     region: str
     session: boto3.Session
     endpoint_url: str | None = None
+    executes_state_machines: bool = False
     _undo: list = field(default_factory=list, repr=False)
 
     @property
@@ -205,24 +206,47 @@ def _set_env(values: dict[str, str | None], undo: list) -> None:
             os.environ[key] = value
 
 
+def _configure_moto_server(endpoint: str, config: dict) -> None:
+    """Apply moto's configuration to a running moto server through its own HTTP API."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/config",
+        data=json.dumps(config).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def start(server: bool = False, region: str = DEFAULT_REGION, quiet: bool = False) -> AwsEnvironment:
+def start(
+    server: bool = False,
+    region: str = DEFAULT_REGION,
+    quiet: bool = False,
+    execute_state_machines: bool = False,
+) -> AwsEnvironment:
     """Point boto3 and the SageMaker SDK at AWS and say which backend is in use.
 
     server=True runs moto as an HTTP server on 127.0.0.1 with a free port, for libraries that make
     their own HTTP requests (pyarrow, DuckDB); ``endpoint_url`` then holds its address.
+    execute_state_machines=True makes the stand-in's Step Functions really run each state of an
+    execution (moto only records executions otherwise); a real account always runs them.
     """
     global _current
-    if not isinstance(server, bool):
-        raise TypeError(f"server must be True or False, got {server!r}.")
+    for name, value in {"server": server, "execute_state_machines": execute_state_machines}.items():
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, got {value!r}.")
     wanted = "real" if use_real_aws() else ("local-server" if server else "local")
     if _current is not None:
-        if _current.backend == wanted:
+        if (_current.backend, _current.executes_state_machines) == (wanted, execute_state_machines):
             return _current
         _current.stop()
 
@@ -240,7 +264,7 @@ def start(server: bool = False, region: str = DEFAULT_REGION, quiet: bool = Fals
                 f"{REAL_AWS_VARIABLE}=1 but no AWS region is configured: set AWS_DEFAULT_REGION "
                 "(for example us-east-1) or a region in your profile."
             )
-        env = AwsEnvironment("real", session.region_name, session, None, undo)
+        env = AwsEnvironment("real", session.region_name, session, None, execute_state_machines, undo)
         message = (
             f"AWS backend: your AWS account, region {env.region}. Calls create real resources "
             "that may cost money: delete them when you are done."
@@ -258,7 +282,11 @@ def start(server: bool = False, region: str = DEFAULT_REGION, quiet: bool = Fals
             },
             undo,
         )
+        from mlbook import standin_fixes
+
+        standin_fixes.apply()  # moto behaves as AWS where the chapters rely on it
         endpoint = None
+        moto_config = {"stepfunctions": {"execute_state_machine": execute_state_machines}}
         if server:
             from moto.server import ThreadedMotoServer
 
@@ -267,18 +295,19 @@ def start(server: bool = False, region: str = DEFAULT_REGION, quiet: bool = Fals
             host, port = moto_server.get_host_and_port()
             endpoint = f"http://{host}:{port}"
             undo.append(moto_server.stop)
+            _configure_moto_server(endpoint, moto_config)
             # Every boto3 client made from now on, including the SageMaker SDK's, uses the server.
             _set_env({"AWS_ENDPOINT_URL": endpoint}, undo)
             where = "moto server on 127.0.0.1"
         else:
             from moto import mock_aws
 
-            mock = mock_aws()
+            mock = mock_aws(config=moto_config)
             mock.start()
             undo.append(mock.stop)
             where = "moto, in this Python process"
         session = boto3.Session(region_name=region)
-        env = AwsEnvironment(wanted, region, session, endpoint, undo)
+        env = AwsEnvironment(wanted, region, session, endpoint, execute_state_machines, undo)
         message = (
             f"AWS backend: local stand-in ({where}), region {region}, dummy credentials. "
             f"Set {REAL_AWS_VARIABLE}=1 to use your own account."

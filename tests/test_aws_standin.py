@@ -163,3 +163,40 @@ def test_sdk_import_skips_the_slow_optional_iri_checker():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+STATE_MACHINE = {
+    "StartAt": "Double",
+    "States": {"Double": {"Type": "Pass", "Parameters": {"n.$": "States.MathAdd($.n, $.n)"}, "End": True}},
+}
+
+
+@pytest.mark.parametrize("server", [False, True])
+def test_state_machines_run_only_when_asked(server):
+    import time
+
+    def run_once(env, wait):
+        sfn = env.client("stepfunctions")
+        arn = sfn.create_state_machine(
+            name="book-double",
+            definition=json.dumps(STATE_MACHINE),
+            roleArn=f"arn:aws:iam::{env.account_id}:role/book-sfn",
+        )["stateMachineArn"]
+        run = sfn.start_execution(stateMachineArn=arn, input=json.dumps({"n": 21}))
+        for _ in range(50 if wait else 1):  # the interpreter runs in a background thread
+            described = sfn.describe_execution(executionArn=run["executionArn"])
+            if described["status"] != "RUNNING":
+                break
+            time.sleep(0.1)
+        return described
+
+    interpreted = run_once(aws.start(server=server, quiet=True, execute_state_machines=True), True)
+    assert interpreted["status"] == "SUCCEEDED" and json.loads(interpreted["output"]) == {"n": 42}
+    # Asking for the other mode restarts the stand-in; moto then only records the execution.
+    recorded = run_once(aws.start(server=server, quiet=True), False)
+    assert recorded["status"] == "RUNNING" and "output" not in recorded
+
+
+def test_start_rejects_a_non_boolean_switch():
+    with pytest.raises(TypeError, match="execute_state_machines must be True or False"):
+        aws.start(execute_state_machines="yes")

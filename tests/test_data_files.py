@@ -19,6 +19,7 @@ SCHEMAS = {  # file (glob) -> schema
     "questions/*.yaml": "questions.schema.json",
     "ai_services.yaml": "ai_services.schema.json",
     "sagemaker_algorithms.yaml": "sagemaker_algorithms.schema.json",
+    "service_limits.yaml": "service_limits.schema.json",
 }
 MAX_BYTES = 1_000_000
 
@@ -95,6 +96,16 @@ def test_intro_tables_match_exams_data():
 def test_errata_entries_point_to_existing_chapters():
     entries = errata.load()
     assert {e["chapter"] for e in entries} <= toc.chapter_keys()
+
+
+def test_service_limits_have_unique_ids_and_existing_chapters():
+    rows = load_yaml("service_limits.yaml")
+    ids = [row["id"] for row in rows]
+    assert len(ids) == len(set(ids)), f"duplicate ids: {sorted({i for i in ids if ids.count(i) > 1})}"
+    unknown = {row["chapter"] for row in rows} - toc.chapter_keys()
+    assert not unknown, f"service_limits.yaml names chapters that are not in _toc.yml: {unknown}"
+    untyped = [row["id"] for row in rows if isinstance(row["value"], (int, float)) and not row.get("unit")]
+    assert not untyped, f"numeric limits need a unit: {untyped}"
 
 
 def test_errata_rejects_an_unknown_chapter(monkeypatch):
