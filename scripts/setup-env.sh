@@ -1,5 +1,6 @@
-# Sourced by build-site and run-tests: make .venv (or $MLBOOK_VENV) with the pinned requirements.
-# Re-installs only when requirements.txt or pyproject.toml changed since the last install.
+# Sourced by build-site and run-tests: make .venv (or $MLBOOK_VENV) with the pinned requirements
+# ($MLBOOK_REQUIREMENTS, default requirements.txt; run-tests uses requirements-test.txt).
+# Re-installs only when a requirements file or pyproject.toml changed since the last install.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 VENV="${MLBOOK_VENV:-.venv}"
@@ -12,12 +13,13 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "Creating $VENV ..."
   "$PYTHON" -m venv "$VENV"
 fi
+REQUIREMENTS="${MLBOOK_REQUIREMENTS:-requirements.txt}"
 stamp="$VENV/.mlbook-requirements"
-wanted="$(cat requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
+wanted="$(cat "$REQUIREMENTS" requirements.txt pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null || true)" != "$wanted" ]; then
   echo "Installing the pinned requirements into $VENV ..."
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r requirements.txt
+  "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQUIREMENTS"
   echo "$wanted" > "$stamp"
 fi
 export PATH="$VENV/bin:$PATH"

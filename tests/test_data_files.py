@@ -20,6 +20,8 @@ SCHEMAS = {  # file (glob) -> schema
     "ai_services.yaml": "ai_services.schema.json",
     "sagemaker_algorithms.yaml": "sagemaker_algorithms.schema.json",
     "service_limits.yaml": "service_limits.schema.json",
+    "glossary.yaml": "glossary.schema.json",
+    "metrics.yaml": "metrics.schema.json",
 }
 MAX_BYTES = 1_000_000
 
